@@ -219,6 +219,7 @@ struct JobCounts {
 
 struct PushRequestInfo {
   std::string id;
+  std::string package_id;  // PackageVersion.MetadataPackageId
   PushStatus status = PushStatus::kCreated;
   std::string status_wire;  // as the org spelled it
   std::string package_version_id;
@@ -242,17 +243,17 @@ struct WatchProgress {
   PushStatus request_status = PushStatus::kCreated;
   JobCounts jobs;
   std::int64_t polls = 0;
-  std::chrono::seconds elapsed{0};
+  std::chrono::milliseconds elapsed{0};
   bool changed = false;                 // counts differ from the previous poll
   std::vector<std::string> stuck_jobs;  // job ids with no progress for stuck_after (once)
 };
 
 struct WatchOptions {
-  std::chrono::seconds initial_interval{10};  // the WSC sample's interval
-  std::chrono::seconds max_interval{60};      // reached while nothing changes
+  std::chrono::milliseconds initial_interval{10000};  // the WSC sample's 10 s
+  std::chrono::milliseconds max_interval{60000};      // reached while nothing changes
   double backoff = 1.5;                       // interval growth per unchanged poll
   std::chrono::seconds timeout{0};            // 0 = no deadline
-  std::chrono::seconds stuck_after{3600};     // no change for this long: report stuck jobs
+  std::chrono::milliseconds stuck_after{3600000};  // no change this long: name the stuck jobs
   std::function<void(const WatchProgress&)> on_progress;
   // Injectable for tests and simulated time: wait and now.
   std::function<void(std::chrono::milliseconds)> sleeper;
@@ -305,6 +306,13 @@ struct PushReport {
   std::int64_t calls_spent = 0;
 };
 
+struct ReportOptions {
+  // Subscriber details (org name, type…) already read, e.g. by Plan; else one paged query.
+  const std::vector<Subscriber>* subscribers = nullptr;
+  // The request as Watch last saw it; else one query.
+  const PushRequestInfo* request = nullptr;
+};
+
 // ErrorTypes worth a new push: LockingFailure, UnclassifiedError, LimitExceeded.
 bool IsTransientErrorType(std::string_view error_type);
 // Org keys of failed jobs whose every error is transient (IneligibleUpgrade, ApexTestFailure,
@@ -318,11 +326,17 @@ struct PushRequestSummary {
   JobCounts jobs;
 };
 
+struct PushClientOptions {
+  // The API version the session speaks; PackageSubscriber's HasRestrictionEnabled and
+  // CustomUpgradeType (push blocked by the subscriber) are read from 60.0 on.
+  std::string api_version = "64.0";
+};
+
 // The push module over a Session. Not thread-safe; Schedule clones the session for its
 // parallel connections.
 class PushClient {
  public:
-  explicit PushClient(Session& session);
+  explicit PushClient(Session& session, PushClientOptions options = {});
 
   Result<PackageInfo> FindPackage(std::string_view id_or_namespace);
   // Every version of the package, newest first.
@@ -354,10 +368,12 @@ class PushClient {
   // Waits for the request to finish: one aggregate query per poll.
   Result<WatchResult> Watch(const std::string& request_id, const WatchOptions& options);
 
-  // The result of every org, with every error (paged queries for the whole request).
-  // Subscriber details come from `known` when given (a plan's), else one paged query.
-  Result<PushReport> Report(const std::string& request_id,
-                            const std::vector<Subscriber>* known = nullptr);
+  // The result of every org, with every error (paged queries for the whole request, never
+  // one per job).
+  Result<PushReport> Report(const std::string& request_id, const ReportOptions& options = {});
+
+  // A plan for a new push of the orgs whose jobs failed with transient errors only.
+  Result<PushPlan> PlanRetry(const std::string& request_id);
 
   // Push requests of a package (newest first) with their job counts.
   Result<std::vector<PushRequestSummary>> ListRequests(const PackageInfo& package,
@@ -368,6 +384,7 @@ class PushClient {
 
  private:
   Session& session_;
+  PushClientOptions options_;
 };
 
 // Parses a start time: "now" (nullopt), ISO-8601 with an offset ("2026-12-04T01:00:00+01:00",
