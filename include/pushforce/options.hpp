@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace pushforce {
 
@@ -45,6 +46,9 @@ struct SessionOptions {
   std::string api_version = "64.0";  // login() exists up to 64.0
   int query_batch_size = 2000;       // QueryOptions.batchSize, 200..2000
   std::string client_name;           // CallOptions.client; default "pushforce/<version>"
+  // AllOrNoneHeader on create/update/upsert/delete: false = partial success, one outcome per
+  // record (Salesforce's default); true = the whole chunk of 200 rolls back on any failure.
+  bool all_or_none = false;
   TransportOptions transport;
   RetryOptions retry;
   // Injectable for tests: how the retry loop waits. Default: std::this_thread::sleep_for.

@@ -19,6 +19,7 @@ namespace pushforce {
 
 namespace internal {
 class PartnerStub;
+struct Call;
 }
 
 // Username + password (+ security token) for login().
@@ -112,6 +113,14 @@ class Session {
   // Attaches to an existing session without login(); calls getUserInfo() to check it.
   static Result<std::unique_ptr<Session>> Attach(const SessionOptions& options,
                                                  const SessionCredentials& credentials);
+  // For tests: Login() and Attach() over any stub (canned envelopes, a fake) instead of a
+  // network connection; Clone() asks the stub for another connection.
+  static Result<std::unique_ptr<Session>> LoginWithStub(
+      const SessionOptions& options, const PasswordCredentials& credentials,
+      std::unique_ptr<internal::PartnerStub> stub);
+  static Result<std::unique_ptr<Session>> AttachWithStub(
+      const SessionOptions& options, const SessionCredentials& credentials,
+      std::unique_ptr<internal::PartnerStub> stub);
   // For tests: a session over any stub (canned envelopes, a fake).
   static std::unique_ptr<Session> FromStub(const SessionOptions& options,
                                            std::unique_ptr<internal::PartnerStub> stub,
@@ -153,6 +162,16 @@ class Session {
   struct Shared;
   Session(const SessionOptions& options, std::unique_ptr<internal::PartnerStub> stub,
           std::shared_ptr<Shared> shared);
+  // One call through the retry loop: headers from the shared state before, counters and
+  // API usage after, one re-login on INVALID_SESSION_ID.
+  template <typename T>
+  Result<T> Invoke(const char* operation, bool idempotent,
+                   const std::function<Result<T>(internal::Call&)>& attempt);
+  Status LoginNow();
+  Status Relogin(const std::string& failed_session_id);
+  BatchResult SaveInChunks(const char* operation, bool idempotent, size_t total,
+                           const std::function<Result<std::vector<SaveOutcome>>(
+                               internal::Call&, size_t begin, size_t end)>& save);
   std::unique_ptr<internal::PartnerStub> stub_;
   SessionOptions options_;
   std::shared_ptr<Shared> shared_;
