@@ -515,6 +515,9 @@ class GsoapStub final : public PartnerStub {
       // 502/504 come from a gateway that may have passed the request on.
       details.request_may_have_arrived = sent && (rc == 500 || rc == 502 || rc == 504);
       if (details.http_status == 0 && rc >= 100 && rc < 600) details.http_status = rc;
+      if (details.http_status == 407) {
+        return Status(ErrorCode::kTransport, "the proxy refused the credentials", details);
+      }
       return Status(ErrorCode::kTransport,
                     "HTTP " + std::to_string(details.http_status) + " without a SOAP answer",
                     details);
