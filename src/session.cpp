@@ -181,6 +181,9 @@ Status Session::LoginNow() {
   std::lock_guard lock(shared_->mu);
   shared_->session_id = std::move(reply.session_id);
   shared_->server_url = reply.server_url;
+  // user() hands out a reference that clones on other threads may read: a re-login (same
+  // user, same org) leaves it alone.
+  if (!shared_->user.server_url.empty()) return Status();
   if (reply.user_info) {
     shared_->user = *reply.user_info;
   }

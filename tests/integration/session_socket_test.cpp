@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <atomic>
 #include <chrono>
@@ -258,6 +259,53 @@ BOOST_FIXTURE_TEST_CASE(https_through_a_proxy_uses_connect, Fixture) {
   BOOST_TEST(Contains(requests[0], "Proxy-Authorization: Basic "));
   BOOST_TEST(!Contains(session.status().ToString(), "wrong"));
   BOOST_TEST_MESSAGE(session.status().ToString());
+}
+
+// The body of an HTTP request, inflated when it came gzip-encoded.
+std::string Body(const std::string& request) {
+  size_t head_end = request.find("\r\n\r\n");
+  std::string body = request.substr(head_end + 4);
+  if (!Contains(request.substr(0, head_end), "Content-Encoding: gzip")) return body;
+  z_stream stream{};
+  BOOST_REQUIRE(inflateInit2(&stream, 47) == Z_OK);
+  std::string out(body.size() * 20 + 4096, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(body.data());
+  stream.avail_in = static_cast<uInt>(body.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  int rc = inflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  inflateEnd(&stream);
+  BOOST_REQUIRE(rc == Z_STREAM_END);
+  return out;
+}
+
+BOOST_FIXTURE_TEST_CASE(gzip_requests_are_compressed_and_traced_in_clear, Fixture) {
+  ScriptedPeer* self = nullptr;
+  std::vector<bool> compressed;
+  ScriptedPeer peer([&](const std::string& request) {
+    compressed.push_back(Contains(request, "Content-Encoding: gzip"));
+    return Salesforce(self, Body(request));
+  });
+  self = &peer;
+  options.transport.gzip_requests = true;
+  std::vector<std::string> traces;
+  options.transport.trace = [&](std::string_view direction, std::string_view xml) {
+    traces.push_back(std::string(direction) + ": " + std::string(xml));
+  };
+  auto session = Session::Login(options, Credentials(peer.url()));
+  BOOST_TEST_REQUIRE(session.ok(), session.status().ToString());
+  std::vector<Record> jobs(3, Record("PackagePushJob"));
+  for (Record& job : jobs) job.Set("SubscriberOrganizationKey", "Zoë 日本 €");
+  BatchResult result = (*session)->Create(std::span<const Record>(jobs.data(), 1));
+  BOOST_TEST(result.status.ok(), result.status.ToString());
+  BOOST_TEST_REQUIRE(compressed.size() == 2u);
+  BOOST_TEST(compressed[0]);
+  BOOST_TEST(compressed[1]);
+  BOOST_TEST(Contains(Body(peer.requests()[1]), "Zoë 日本 €"));
+  BOOST_TEST_REQUIRE(traces.size() == 4u);
+  BOOST_TEST(Contains(traces[2], "request: <?xml"));
+  BOOST_TEST(Contains(traces[2], "Zoë 日本 €"));
 }
 
 }  // namespace
