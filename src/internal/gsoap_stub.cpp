@@ -510,6 +510,10 @@ class GsoapStub final : public PartnerStub {
       return StatusFromFault(fault);
     }
     std::string text = Clip(FaultText(soap));
+    // One line: OpenSSL's reasons come as several.
+    for (char& c : text) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
     if (soap_http_error_check(rc)) {
       // An HTTP error without a SOAP body (a proxy, a load balancer, a maintenance page).
       // 502/504 come from a gateway that may have passed the request on.
