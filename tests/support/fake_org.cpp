@@ -34,6 +34,10 @@ FakeOrg::FakeOrg(FakeOrgOptions options) {
                                    "--request-log", request_log_path().string(),
                                    "--subscribers", std::to_string(options.subscribers),
                                    "--seed", std::to_string(options.seed)};
+  if (options.truth_file) {
+    args.push_back("--truth-file");
+    args.push_back(truth_file_path().string());
+  }
   if (options.tls) {
     args.push_back("--tls-dir");
     args.push_back((dir_ / "tls").string());

@@ -17,6 +17,7 @@ struct FakeOrgOptions {
   bool tls = true;       // false: --plain-http
   int subscribers = 50;  // --subscribers N
   int seed = 1;          // --seed S
+  bool truth_file = false;  // --truth-file DIR/truth.jsonl (see truth_file_path())
   // Any further flags, e.g. {"--session-ttl", "2"} or {"--time-scale", "10000"}.
   std::vector<std::string> extra_args;
 };
@@ -38,6 +39,8 @@ class FakeOrg {
   SessionOptions session_options() const;                 // ca_file set, fast retry backoff
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path request_log_path() const { return dir_ / "requests.jsonl"; }
+  // Expected outcome per subscriber (written when FakeOrgOptions::truth_file is set).
+  std::filesystem::path truth_file_path() const { return dir_ / "truth.jsonl"; }
   // Every line of --request-log so far, parsed.
   std::vector<nlohmann::json> RequestLog() const;
   int pid() const { return pid_; }

@@ -102,6 +102,12 @@ Store::Store(const Schema& schema, const std::string& path) : schema_(schema) {
   }
   Exec("CREATE INDEX IF NOT EXISTS ix_job_status ON PackagePushJob (Status)");
   Exec("CREATE INDEX IF NOT EXISTS ix_sub_orgkey ON PackageSubscriber (OrgKey)");
+  // Org keys match on their case-sensitive 15-character prefix (15 vs 18-char ids).
+  Exec("CREATE INDEX IF NOT EXISTS ix_sub_key15 ON PackageSubscriber (MetadataPackageId, "
+       "substr(OrgKey, 1, 15))");
+  Exec("CREATE INDEX IF NOT EXISTS ix_job_key15 ON PackagePushJob (PackagePushRequestId, "
+       "substr(SubscriberOrganizationKey, 1, 15))");
+  Exec("CREATE INDEX IF NOT EXISTS ix_job_plan ON PackagePushJob (Status, _PlanEnd)");
 }
 
 Store::~Store() { sqlite3_close(db_); }

@@ -42,11 +42,11 @@ TlsFiles EnsureTestPki(const std::string& dir) {
   TlsFiles files{(fs::path(dir) / "ca.pem").string(), (fs::path(dir) / "server.pem").string()};
   if (fs::exists(files.ca_file) && fs::exists(files.server_pem)) return files;
   std::string d = dir + "/";
-  RunOpenssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "ca.key", "-out",
+  RunOpenssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", d + "ca.key", "-out",
               d + "ca.tmp", "-days", "30", "-subj", "/CN=pushforce-fakeorg test CA", "-addext",
               "basicConstraints=critical,CA:TRUE", "-addext",
               "keyUsage=critical,keyCertSign,cRLSign"});
-  RunOpenssl({"req", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "server.key", "-out",
+  RunOpenssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", d + "server.key", "-out",
               d + "server.csr", "-subj", "/CN=localhost"});
   {
     std::ofstream ext(d + "server.ext");
