@@ -362,28 +362,6 @@ Result<ScheduleResult> ScheduleRecorded(PushClient& client, Ledger& ledger, cons
   return result;
 }
 
-Result<RetryTarget> FindRetryTarget(PushClient& client, const std::string& request_id) {
-  Result<PushReport> report = client.Report(request_id);
-  if (!report.ok()) return report.status();
-  RetryTarget target;
-  target.version_id = report->request.package_version_id;
-  target.org_keys = TransientFailures(*report);
-  target.failed = report->jobs.Of(PushStatus::kFailed);
-  Result<std::vector<Record>> rows = client.session().QueryAllRows(
-      "SELECT Id, MetadataPackageId FROM MetadataPackageVersion WHERE Id = " +
-      soql::Quote(target.version_id));
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) {
-    return Status(ErrorCode::kNotFound, "package version " + target.version_id + " of request " +
-                                            request_id + " not found");
-  }
-  Result<PackageInfo> package =
-      client.FindPackage(rows->front().GetOr("MetadataPackageId", ""));
-  if (!package.ok()) return package.status();
-  target.package = *package;
-  return target;
-}
-
 // ---------------------------------------------------------------- the nightly driver
 
 Result<NightlyResult> RunNightly(PushClient& client, Ledger& ledger, const PlanFile& plan,
@@ -638,7 +616,12 @@ Result<NightlyResult> RunNightly(PushClient& client, Ledger& ledger, const PlanF
                                                   "`pushforce run " + plan.source + " --resume`"),
                   true);
     }
-    Result<PushReport> report = client.Report(wave.request_id);
+    std::vector<Subscriber> subscribers;
+    for (const OrgVerdict& org : wave_plan.orgs) {
+      if (org.subscriber) subscribers.push_back(*org.subscriber);
+    }
+    ReportOptions report_options{&subscribers, &watched->final.request};
+    Result<PushReport> report = client.Report(wave.request_id, report_options);
     if (!report.ok()) return fail(report.status(), true);
     if (Status st = ledger.RecordResults(run_id, *report); !st.ok()) return fail(st, true);
     wave.jobs = report->jobs.total();

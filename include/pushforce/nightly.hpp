@@ -115,14 +115,4 @@ Result<ScheduleResult> ScheduleRecorded(PushClient& client, Ledger& ledger, cons
                                         ScheduleOptions options, std::string_view kind,
                                         std::string_view description);
 
-// The push request's package (via its version), and the org keys of its transient failures:
-// what `retry` pushes again.
-struct RetryTarget {
-  PackageInfo package;
-  std::string version_id;
-  std::vector<std::string> org_keys;
-  std::int64_t failed = 0;  // failed jobs in the request
-};
-Result<RetryTarget> FindRetryTarget(PushClient& client, const std::string& request_id);
-
 }  // namespace pushforce

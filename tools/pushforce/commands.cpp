@@ -251,7 +251,7 @@ struct Commands::State {
     Connector connector(g, out);
     if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
     return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session);
+      PushClient client(session, PushClientOptions{g.api_version});
       auto package = client.FindPackage(plan.package);
       if (!package.ok()) return out.Fail(package.status());
       auto versions = client.ListVersions(*package);
@@ -279,7 +279,7 @@ struct Commands::State {
     Connector connector(g, out);
     if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
     return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session);
+      PushClient client(session, PushClientOptions{g.api_version});
       auto package = client.FindPackage(plan.package);
       if (!package.ok()) return out.Fail(package.status());
       std::vector<Subscriber> subscribers;
@@ -348,7 +348,7 @@ struct Commands::State {
     Connector connector(g, out);
     if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
     return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session);
+      PushClient client(session, PushClientOptions{g.api_version});
       auto p = client.Plan(*request);
       if (!p.ok()) return out.Fail(p.status());
       Json json = Parse(PlanJson(*p));
@@ -384,7 +384,7 @@ struct Commands::State {
     Connector connector(g, out);
     if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
     return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session);
+      PushClient client(session, PushClientOptions{g.api_version});
       auto p = client.Plan(*request, *options);
       if (!p.ok()) return out.Fail(p.status());
       std::string description = "schedule --package " + plan.package + " --version " + plan.version +
@@ -420,7 +420,7 @@ struct Commands::State {
     Connector connector(g, out);
     if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
     return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session);
+      PushClient client(session, PushClientOptions{g.api_version});
       auto snapshot = client.Snapshot(request_id);
       if (!snapshot.ok()) return out.Fail(snapshot.status());
       const PushRequestInfo& r = snapshot->request;
@@ -440,7 +440,7 @@ struct Commands::State {
     Connector connector(g, out);
     if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
     return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session);
+      PushClient client(session, PushClientOptions{g.api_version});
       auto status = client.Abort(request_id);
       if (!status.ok()) return out.Fail(status.status());
       out.Line("Push request " + request_id + " was canceled.");
@@ -452,14 +452,19 @@ struct Commands::State {
   WatchOptions MakeWatch(Output& out) {
     WatchOptions watch;
     watch.initial_interval = std::chrono::seconds(interval);
-    watch.max_interval = std::max(watch.max_interval, watch.initial_interval);
+    if (const char* ms = std::getenv("PUSHFORCE_TEST_POLL_MS")) {
+      // Tests against the fake org's simulated time poll in milliseconds.
+      watch.initial_interval = std::chrono::milliseconds(std::atoi(ms));
+      watch.max_interval = watch.initial_interval * 4;
+    }
+    watch.max_interval = std::max<std::chrono::milliseconds>(watch.max_interval, watch.initial_interval);
     watch.timeout = std::chrono::seconds(timeout);
     bool live = out.stdout_tty() && !out.json();
     watch.on_progress = [&out, live](const WatchProgress& p) {
       if (out.json()) return;
       std::int64_t total = p.jobs.total();
       std::int64_t done = p.jobs.terminal();
-      double elapsed = static_cast<double>(p.elapsed.count());
+      double elapsed = static_cast<double>(p.elapsed.count()) / 1000.0;
       double rate = elapsed > 0 ? static_cast<double>(done) * 60.0 / elapsed : 0;
       double eta = rate > 0 ? static_cast<double>(total - done) * 60.0 / rate : -1;
       char rate_text[32];
@@ -483,7 +488,7 @@ struct Commands::State {
     Connector connector(g, out);
     if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
     return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session);
+      PushClient client(session, PushClientOptions{g.api_version});
       auto result = client.Watch(request_id, MakeWatch(out));
       if (out.stdout_tty() && !out.json()) std::cout << "\n";
       if (!result.ok()) return out.Fail(result.status());
@@ -514,7 +519,7 @@ struct Commands::State {
     Connector connector(g, out);
     if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
     return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session);
+      PushClient client(session, PushClientOptions{g.api_version});
       auto report = client.Report(request_id);
       if (!report.ok()) return out.Fail(report.status());
       for (auto [path, writer] :
@@ -562,7 +567,7 @@ struct Commands::State {
     Connector connector(g, out);
     if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
     return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session);
+      PushClient client(session, PushClientOptions{g.api_version});
       auto package = client.FindPackage(plan.package);
       if (!package.ok()) return out.Fail(package.status());
       auto requests = client.ListRequests(*package, status_filter, since_days);
@@ -594,24 +599,13 @@ struct Commands::State {
     Connector connector(g, out);
     if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
     return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session);
-      auto target = FindRetryTarget(client, request_id);
-      if (!target.ok()) return out.Fail(target.status());
-      if (target->org_keys.empty()) {
-        out.Line("No transient failure in " + request_id + " (" + std::to_string(target->failed) +
-                 " failed jobs); nothing to retry.");
-        return out.Finish(Json{{"requestId", nullptr}, {"retried", 0}, {"failed", target->failed}});
-      }
-      std::vector<OrgIdLine> lines;
-      for (std::size_t i = 0; i < target->org_keys.size(); ++i) {
-        lines.push_back({target->org_keys[i], static_cast<int>(i + 1)});
-      }
-      PlanRequest request;
-      request.package = target->package.id;
-      request.version = target->version_id;
-      request.include = ParseOrgIds("transient failures of " + request_id, lines);
-      auto p = client.Plan(request, *options);
+      PushClient client(session, PushClientOptions{g.api_version});
+      auto p = client.PlanRetry(request_id);
       if (!p.ok()) return out.Fail(p.status());
+      if (p->EligibleKeys().empty()) {
+        out.Line("No org of " + request_id + " failed with only transient errors; nothing to retry.");
+        return out.Finish(Json{{"requestId", nullptr}, {"retried", 0}});
+      }
       auto result = ScheduleRecorded(client, **ledger, *p, *options, "retry",
                                      "retry " + request_id + " --start " + schedule.start);
       if (!result.ok()) return out.Fail(result.status());
@@ -633,7 +627,7 @@ struct Commands::State {
     Connector connector(g, out);
     if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
     return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session);
+      PushClient client(session, PushClientOptions{g.api_version});
       NightlyOptions options;
       options.resume = resume;
       options.force_new = force_new;
