@@ -355,7 +355,7 @@ Result<ScheduleResult> ScheduleRecorded(PushClient& client, Ledger& ledger, cons
     ledger.FinishRun(*run_id, "error", result.status().ToString());
     return result;
   }
-  ledger.FinishRun(*run_id, result->jobs_failed() > 0 ? "partial" : "succeeded",
+  ledger.FinishRun(*run_id, result->jobs_failed() > 0 ? "partial" : "scheduled",
                    result->request_id.empty() ? "no eligible org: no request"
                                               : "request " + result->request_id);
   if (!journal.status().ok()) return journal.status();
@@ -636,7 +636,8 @@ Result<NightlyResult> RunNightly(PushClient& client, Ledger& ledger, const PlanF
       wave.gate_message = "wave " + spec.name + ": " + std::to_string(wave.failed) + " of " +
                           std::to_string(wave.jobs) + " jobs failed (" +
                           Percent(*wave.failure_rate) + "), over max_failure_rate " +
-                          Percent(*spec.max_failure_rate) + "; later waves were not pushed";
+                          Percent(*spec.max_failure_rate) +
+                          (index + 1 < plan.waves.size() ? "; later waves were not pushed" : "");
     }
     if (Status st = ledger.SetWaveResult(wave); !st.ok()) return fail(st, true);
     Emit(options, "wave " + spec.name + ": " + std::to_string(wave.succeeded) + " succeeded, " +

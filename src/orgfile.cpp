@@ -112,14 +112,21 @@ Result<OrgIdList> ParseCsv(const std::vector<SourceLine>& lines, std::size_t hea
   for (std::size_t i = header_index + 1; i < lines.size(); ++i) {
     std::string trimmed = Trim(lines[i].text);
     if (trimmed.empty() || IsComment(trimmed)) continue;
-    auto cells = SplitCsv(lines[i].text);
-    if (!cells) return LineError(source, lines[i].line, "unterminated quoted field");
+    // A quoted cell may span lines (an error message in a report): join until it closes.
+    const std::size_t first = i;
+    std::string record = lines[i].text;
+    auto cells = SplitCsv(record);
+    while (!cells && i + 1 < lines.size()) {
+      record += "\n" + lines[++i].text;
+      cells = SplitCsv(record);
+    }
+    if (!cells) return LineError(source, lines[first].line, "unterminated quoted field");
     if (cells->size() <= column) {
-      return LineError(source, lines[i].line,
+      return LineError(source, lines[first].line,
                        "row has " + std::to_string(cells->size()) + " of the header's " +
                            std::to_string(header_cells) + " columns");
     }
-    ids.push_back({Trim((*cells)[column]), lines[i].line});
+    ids.push_back({Trim((*cells)[column]), lines[first].line});
   }
   return ParseOrgIds(source, ids);
 }

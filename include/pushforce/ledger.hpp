@@ -8,7 +8,8 @@
 //        plan_name TEXT, plan_text TEXT, plan_hash TEXT  -- FNV-1a 64 of plan_text, hex
 //        night TEXT  -- UTC date (YYYY-MM-DD) the run started
 //        package_id TEXT, version_id TEXT, version TEXT,
-//        status TEXT  -- running | succeeded | partial | failed | gate_stopped | error
+//        status TEXT  -- running | succeeded | partial (some orgs failed) | gate_stopped |
+//                        error | scheduled (schedule/retry: request made, not watched)
 //        message TEXT, api_calls INTEGER, started_at TEXT, finished_at TEXT)
 //   waves(run_id, wave_index, name, max_failure_rate REAL,
 //         state TEXT  -- selected | creating | created | scheduled | done | gate_stopped

@@ -99,3 +99,12 @@ BOOST_AUTO_TEST_CASE(empty_and_missing_files) {
   BOOST_TEST(!missing.ok());
   BOOST_TEST(missing.status().message().find("/nonexistent/orgs.txt") == 0u);
 }
+
+BOOST_AUTO_TEST_CASE(quoted_cells_may_span_lines) {
+  std::string text = "OrganizationId,ErrorMessage\r\n" + kA + ",\"first line\r\nsecond, line\"\r\n" +
+                     kB + ",x\r\n";
+  auto list = ParseOrgFile(text, "report.csv");
+  BOOST_REQUIRE_MESSAGE(list.ok(), list.status().message());
+  BOOST_TEST(list->entries.size() == 2u);
+  BOOST_TEST(list->entries[1].line == 4);
+}

@@ -664,7 +664,12 @@ struct Commands::State {
       if (result->already_done) {
         out.Line("Run " + std::to_string(result->run.run_id) + " of this plan already ran tonight (" +
                  result->run.status + "); nothing done. Use --new to push again.");
-        return out.Finish(json);
+        // The exit code of that run, so a cron job re-run still reports its outcome.
+        const std::string& st = result->run.status;
+        return out.Finish(json, st == "gate_stopped" ? kExitGate
+                                : st == "partial"    ? kExitSomeFailed
+                                : st == "error"      ? 4
+                                                     : kExitOk);
       }
       if (result->gate_stopped) {
         if (out.json()) {
