@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The pushforce CLI against the fake org: every command's --json envelope, exit codes, bad
 // inputs that send nothing, --sf-org-json, trace redaction, a wave gate, crash and resume.
-#define BOOST_TEST_MODULE cli
+#define BOOST_TEST_MODULE cli_fakeorg
 #include <boost/test/unit_test.hpp>
 
 #include <fcntl.h>
