@@ -33,8 +33,15 @@ std::string Clip(std::string text) {
   return RedactSecrets(text);
 }
 
+// A full Partner WSDL makes some elements required that pushforce's own WSDL leaves optional
+// (LoginResult.passwordExpired, GetUserInfoResult.sessionSecondsValid…), so wsdl2h emits a value
+// for one and a pointer for the other: read both.
 std::string Str(const std::string* value) { return value == nullptr ? std::string() : *value; }
+std::string Str(const std::string& value) { return value; }
 bool Bool(const bool* value) { return value != nullptr && *value; }
+bool Bool(bool value) { return value; }
+int Int(const int* value) { return value == nullptr ? 0 : *value; }
+int Int(int value) { return value; }
 
 UserInfo ToUserInfo(const sforce__GetUserInfoResult& in) {
   UserInfo out;
@@ -44,7 +51,7 @@ UserInfo ToUserInfo(const sforce__GetUserInfoResult& in) {
   out.user_email = Str(in.userEmail);
   out.organization_id = Str(in.organizationId);
   out.organization_name = Str(in.organizationName);
-  out.session_seconds_valid = in.sessionSecondsValid == nullptr ? 0 : *in.sessionSecondsValid;
+  out.session_seconds_valid = Int(in.sessionSecondsValid);
   return out;
 }
 
