@@ -638,19 +638,15 @@ LedgerJournal::LedgerJournal(Ledger& ledger, std::int64_t run_id, int wave_index
   if (const char* crash = std::getenv("PUSHFORCE_TEST_CRASH_AT")) crash_at_ = crash;
 }
 
-namespace {
-void Require(const Status& status) {
-  if (!status.ok()) throw LedgerWriteError{status};
-}
-}  // namespace
-
-void LedgerJournal::WillCreateRequest(const PackageVersion& target) {
-  Require(ledger_.MarkWillCreate(run_id_, wave_index_, NowUtc()));
+Status LedgerJournal::WillCreateRequest(const PackageVersion& target) {
+  Status marked = ledger_.MarkWillCreate(run_id_, wave_index_, NowUtc());
+  if (!marked.ok()) return marked;
   nlohmann::json detail{{"packageVersionId", target.id}};
   Result<std::int64_t> id = ledger_.WillWrite(run_id_, wave_index_, "create_request", "",
                                               detail.dump(), 0);
-  Require(id.status());
+  if (!id.ok()) return id.status();
   pending_write_ = *id;
+  return Status();
 }
 
 void LedgerJournal::RequestCreated(const std::string& request_id) {
@@ -660,36 +656,43 @@ void LedgerJournal::RequestCreated(const std::string& request_id) {
   if (!st.ok() && status_.ok()) status_ = st;
 }
 
-void LedgerJournal::WillCreateJobs(const std::string& request_id,
-                                   std::span<const std::string> org_keys) {
+Status LedgerJournal::WillCreateJobs(const std::string& request_id,
+                                     std::span<const std::string> org_keys) {
   nlohmann::json detail = nlohmann::json::array();
   for (const std::string& key : org_keys) detail.push_back(key);
   Result<std::int64_t> id = ledger_.WillWrite(run_id_, wave_index_, "create_jobs", request_id,
                                               detail.dump(),
                                               static_cast<std::int64_t>(org_keys.size()));
-  Require(id.status());
-  pending_write_ = *id;
+  if (!id.ok()) return id.status();
+  if (!org_keys.empty()) chunk_writes_[org_keys.front()] = *id;
+  return Status();
 }
 
-void LedgerJournal::JobsCreated(const std::string& request_id,
+void LedgerJournal::JobsCreated(const std::string& request_id, std::span<const std::string> chunk,
                                 std::span<const JobOutcome> outcomes) {
   std::int64_t created = 0;
   for (const JobOutcome& job : outcomes) created += job.ok() ? 1 : 0;
   Status st = ledger_.RecordJobs(run_id_, outcomes);
   nlohmann::json result{{"created", created},
                         {"failed", static_cast<std::int64_t>(outcomes.size()) - created}};
-  if (st.ok()) st = ledger_.Confirm(pending_write_, request_id, result.dump());
+  // Confirm the chunk's own write; outcomes found by reconciling have none.
+  auto write = chunk.empty() ? chunk_writes_.end() : chunk_writes_.find(chunk.front());
+  if (st.ok() && write != chunk_writes_.end()) {
+    st = ledger_.Confirm(write->second, request_id, result.dump());
+    chunk_writes_.erase(write);
+  }
   if (!st.ok() && status_.ok()) status_ = st;
   if (crash_at_ == "mid-jobs" && ++job_chunks_ == 1) ::_exit(137);
 }
 
-void LedgerJournal::WillSetStatus(const std::string& request_id, PushStatus status) {
+Status LedgerJournal::WillSetStatus(const std::string& request_id, PushStatus status) {
   nlohmann::json detail{{"status", PushStatusName(status)}};
   Result<std::int64_t> id =
       ledger_.WillWrite(run_id_, wave_index_, "set_status", request_id, detail.dump(), 0);
-  Require(id.status());
+  if (!id.ok()) return id.status();
   pending_write_ = *id;
   if (crash_at_ == "before-pending" && status == PushStatus::kPending) ::_exit(137);
+  return Status();
 }
 
 void LedgerJournal::StatusSet(const std::string& request_id, PushStatus status) {

@@ -343,13 +343,7 @@ Result<ScheduleResult> ScheduleRecorded(PushClient& client, Ledger& ledger, cons
   LedgerJournal journal(ledger, *run_id, 0);
   options.journal = &journal;
   const std::int64_t before = client.session().call_counts().total;
-  Result<ScheduleResult> result = [&]() -> Result<ScheduleResult> {
-    try {
-      return client.Schedule(plan, options);
-    } catch (const LedgerWriteError& error) {
-      return error.status;
-    }
-  }();
+  Result<ScheduleResult> result = client.Schedule(plan, options);
   ledger.AddApiCalls(*run_id, client.session().call_counts().total - before + plan.calls_spent);
   if (!result.ok()) {
     ledger.FinishRun(*run_id, "error", result.status().ToString());
@@ -564,13 +558,7 @@ Result<NightlyResult> RunNightly(PushClient& client, Ledger& ledger, const PlanF
       schedule.resume_request_id = wave.request_id;
       LedgerJournal journal(ledger, run_id, wave_index);
       schedule.journal = &journal;
-      Result<ScheduleResult> scheduled = [&]() -> Result<ScheduleResult> {
-        try {
-          return client.Schedule(wave_plan, schedule);
-        } catch (const LedgerWriteError& error) {
-          return error.status;
-        }
-      }();
+      Result<ScheduleResult> scheduled = client.Schedule(wave_plan, schedule);
       if (!scheduled.ok()) {
         // A budget refusal or bad start is final; anything else may be resumed.
         bool resumable = scheduled.status().code() != ErrorCode::kBudgetExceeded &&

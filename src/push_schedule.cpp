@@ -136,7 +136,10 @@ Result<ScheduleResult> PushClient::Schedule(const PushPlan& plan, const Schedule
     Record request("PackagePushRequest");
     request.Set("PackageVersionId", plan.target.id);
     if (options.start) request.Set("ScheduledStartTime", FormatUtc(*options.start));
-    if (options.journal) options.journal->WillCreateRequest(plan.target);
+    if (options.journal) {
+      Status recorded = options.journal->WillCreateRequest(plan.target);
+      if (!recorded.ok()) return recorded;
+    }
     BatchResult created = session_.Create(std::span<const Record>(&request, 1));
     if (!created.status.ok()) return created.status;
     if (created.outcomes.empty() || !created.outcomes.front().success) {
@@ -202,6 +205,7 @@ Result<ScheduleResult> PushClient::Schedule(const PushPlan& plan, const Schedule
     }
     std::unordered_map<std::string, Attempt> state;
     bool reconcile = false;
+    Status journal_failure;  // the first Will* hook that refused; stops every worker
     std::atomic<size_t> next{0};
     auto work = [&](Session* session) {
       while (true) {
@@ -220,7 +224,14 @@ Result<ScheduleResult> PushClient::Schedule(const PushPlan& plan, const Schedule
         }
         {
           std::lock_guard<std::mutex> lock(mutex);
-          if (options.journal) options.journal->WillCreateJobs(result.request_id, keys);
+          if (!journal_failure.ok()) return;
+          if (options.journal) {
+            Status recorded = options.journal->WillCreateJobs(result.request_id, keys);
+            if (!recorded.ok()) {
+              journal_failure = recorded;
+              return;
+            }
+          }
         }
         BatchResult batch = session->Create(records);
         std::lock_guard<std::mutex> lock(mutex);
@@ -265,7 +276,7 @@ Result<ScheduleResult> PushClient::Schedule(const PushPlan& plan, const Schedule
             ++done;
           }
         }
-        if (options.journal) options.journal->JobsCreated(result.request_id, confirmed);
+        if (options.journal) options.journal->JobsCreated(result.request_id, keys, confirmed);
         if (options.on_progress) options.on_progress(done, total);
       }
     };
@@ -273,6 +284,7 @@ Result<ScheduleResult> PushClient::Schedule(const PushPlan& plan, const Schedule
     for (size_t i = 1; i < sessions.size(); ++i) threads.emplace_back(work, sessions[i]);
     work(sessions[0]);
     for (auto& t : threads) t.join();
+    if (!journal_failure.ok()) return journal_failure;
 
     if (reconcile) {
       std::unordered_map<std::string, std::string> existing;
@@ -295,7 +307,7 @@ Result<ScheduleResult> PushClient::Schedule(const PushPlan& plan, const Schedule
         ++done;
       }
       if (options.journal && !confirmed.empty()) {
-        options.journal->JobsCreated(result.request_id, confirmed);
+        options.journal->JobsCreated(result.request_id, {}, confirmed);
       }
     }
     std::vector<const EligibleOrg*> again;
@@ -307,7 +319,7 @@ Result<ScheduleResult> PushClient::Schedule(const PushPlan& plan, const Schedule
   if (!pending.empty() && options.journal) {
     std::vector<JobOutcome> failed;
     for (const EligibleOrg* org : pending) failed.push_back(outcomes[org->key]);
-    options.journal->JobsCreated(result.request_id, failed);
+    options.journal->JobsCreated(result.request_id, {}, failed);
   }
 
   result.jobs.reserve(eligible.size());
@@ -321,7 +333,10 @@ Result<ScheduleResult> PushClient::Schedule(const PushPlan& plan, const Schedule
     }
     PushStatus next_status = jobs_on_request == 0 ? PushStatus::kCanceled : PushStatus::kPending;
     if (next_status == PushStatus::kCanceled || !options.hold) {
-      if (options.journal) options.journal->WillSetStatus(result.request_id, next_status);
+      if (options.journal) {
+        Status recorded = options.journal->WillSetStatus(result.request_id, next_status);
+        if (!recorded.ok()) return recorded;
+      }
       Status set = SetRequestStatus(session_, result.request_id, next_status);
       if (!set.ok()) return set;
       if (options.journal) options.journal->StatusSet(result.request_id, next_status);

@@ -36,6 +36,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -189,8 +190,8 @@ class Ledger {
 };
 
 // A PushJournal writing to the ledger: every write is recorded before it is sent and
-// confirmed when it returns. A ledger failure before a send throws LedgerWriteError, so the
-// write is never sent unrecorded.
+// confirmed when it returns. A ledger failure before a send refuses the write, so it is never
+// sent unrecorded.
 //
 // Test hook: PUSHFORCE_TEST_CRASH_AT=after-request|mid-jobs|before-pending makes the process
 // _exit(137) right after the request is created (before it is recorded), after the first job
@@ -198,12 +199,13 @@ class Ledger {
 class LedgerJournal : public PushJournal {
  public:
   LedgerJournal(Ledger& ledger, std::int64_t run_id, int wave_index);
-  void WillCreateRequest(const PackageVersion& target) override;
+  Status WillCreateRequest(const PackageVersion& target) override;
   void RequestCreated(const std::string& request_id) override;
-  void WillCreateJobs(const std::string& request_id,
-                      std::span<const std::string> org_keys) override;
-  void JobsCreated(const std::string& request_id, std::span<const JobOutcome> outcomes) override;
-  void WillSetStatus(const std::string& request_id, PushStatus status) override;
+  Status WillCreateJobs(const std::string& request_id,
+                        std::span<const std::string> org_keys) override;
+  void JobsCreated(const std::string& request_id, std::span<const std::string> chunk,
+                   std::span<const JobOutcome> outcomes) override;
+  Status WillSetStatus(const std::string& request_id, PushStatus status) override;
   void StatusSet(const std::string& request_id, PushStatus status) override;
 
   // The first ledger failure after a send (a confirm that could not be written), if any.
@@ -213,15 +215,12 @@ class LedgerJournal : public PushJournal {
   Ledger& ledger_;
   std::int64_t run_id_;
   int wave_index_;
-  std::int64_t pending_write_ = 0;
+  std::int64_t pending_write_ = 0;  // the request or status write awaiting its confirm
+  // Job chunks in flight over several connections: first org key -> ledger write id.
+  std::map<std::string, std::int64_t> chunk_writes_;
   std::string crash_at_;
   int job_chunks_ = 0;
   Status status_;
-};
-
-// Thrown by LedgerJournal when a write cannot be recorded before it is sent.
-struct LedgerWriteError {
-  Status status;
 };
 
 // Test hook shared with the nightly driver: true when PUSHFORCE_TEST_CRASH_AT names `point`.

@@ -165,18 +165,27 @@ struct JobOutcome {
 };
 
 // Callbacks around every remote write, so a ledger can record it before it is sent and
-// confirm it after it returns. Calls are serialized (never two at once) even when jobs
-// go out over several connections.
+// confirm it after it returns. A Will* hook that fails stops the write: nothing is sent
+// unrecorded, and Schedule returns that Status (work already confirmed stays confirmed).
+// Calls are serialized (never two at once) even when jobs go out over several connections.
 class PushJournal {
  public:
   virtual ~PushJournal() = default;
-  virtual void WillCreateRequest(const PackageVersion& /*target*/) {}
+  virtual Status WillCreateRequest(const PackageVersion& /*target*/) { return Status(); }
   virtual void RequestCreated(const std::string& /*request_id*/) {}
-  virtual void WillCreateJobs(const std::string& /*request_id*/,
-                              std::span<const std::string> /*org_keys*/) {}
+  // One create() chunk of at most 200 orgs is about to be sent.
+  virtual Status WillCreateJobs(const std::string& /*request_id*/,
+                                std::span<const std::string> /*org_keys*/) {
+    return Status();
+  }
+  // Outcomes now known for good. `chunk` holds the org keys of the WillCreateJobs call these
+  // answer, or is empty when they come from reconciling by query or from the final give-up.
   virtual void JobsCreated(const std::string& /*request_id*/,
+                           std::span<const std::string> /*chunk*/,
                            std::span<const JobOutcome> /*outcomes*/) {}
-  virtual void WillSetStatus(const std::string& /*request_id*/, PushStatus /*status*/) {}
+  virtual Status WillSetStatus(const std::string& /*request_id*/, PushStatus /*status*/) {
+    return Status();
+  }
   virtual void StatusSet(const std::string& /*request_id*/, PushStatus /*status*/) {}
 };
 

@@ -36,12 +36,12 @@ std::string Clip(std::string text) {
 // A full Partner WSDL makes some elements required that pushforce's own WSDL leaves optional
 // (LoginResult.passwordExpired, GetUserInfoResult.sessionSecondsValid…), so wsdl2h emits a value
 // for one and a pointer for the other: read both.
-std::string Str(const std::string* value) { return value == nullptr ? std::string() : *value; }
-std::string Str(const std::string& value) { return value; }
-bool Bool(const bool* value) { return value != nullptr && *value; }
-bool Bool(bool value) { return value; }
-int Int(const int* value) { return value == nullptr ? 0 : *value; }
-int Int(int value) { return value; }
+[[maybe_unused]] std::string Str(const std::string* value) { return value == nullptr ? std::string() : *value; }
+[[maybe_unused]] std::string Str(const std::string& value) { return value; }
+[[maybe_unused]] bool Bool(const bool* value) { return value != nullptr && *value; }
+[[maybe_unused]] bool Bool(bool value) { return value; }
+[[maybe_unused]] int Int(const int* value) { return value == nullptr ? 0 : *value; }
+[[maybe_unused]] int Int(int value) { return value; }
 
 UserInfo ToUserInfo(const sforce__GetUserInfoResult& in) {
   UserInfo out;

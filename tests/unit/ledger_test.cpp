@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(journal_records_before_send_and_confirms_after) {
   LedgerJournal journal(*ledger, *run_id, 0);
   PackageVersion target;
   target.id = run.version_id;
-  journal.WillCreateRequest(target);
+  BOOST_REQUIRE(journal.WillCreateRequest(target).ok());
   // Before the answer: the write is recorded as sent, the wave as creating.
   auto writes = ledger->Writes(*run_id);
   BOOST_REQUIRE(writes.ok());
@@ -88,15 +88,22 @@ BOOST_AUTO_TEST_CASE(journal_records_before_send_and_confirms_after) {
   BOOST_TEST(waves->at(0).request_id == "0DV000000000001");
   BOOST_TEST(ledger->Writes(*run_id)->at(0).state == "confirmed");
 
-  journal.WillCreateJobs("0DV000000000001", keys);
+  // Two chunks in flight at once (two connections): each answer confirms its own write.
+  std::vector<std::string> first{keys[0]}, second{keys[1]};
+  BOOST_REQUIRE(journal.WillCreateJobs("0DV000000000001", first).ok());
+  BOOST_REQUIRE(journal.WillCreateJobs("0DV000000000001", second).ok());
   BOOST_TEST(ledger->Writes(*run_id)->at(1).state == "sent");
-  BOOST_TEST(ledger->Writes(*run_id)->at(1).org_count == 2);
+  BOOST_TEST(ledger->Writes(*run_id)->at(2).state == "sent");
+  BOOST_TEST(ledger->Writes(*run_id)->at(1).org_count == 1);
   std::vector<JobOutcome> outcomes(2);
   outcomes[0].org_key = keys[0];
   outcomes[0].job_id = "0DX000000000001";
   outcomes[1].org_key = keys[1];
   outcomes[1].errors = {{"INVALID_OPERATION", "not eligible", {}}};
-  journal.JobsCreated("0DV000000000001", outcomes);
+  journal.JobsCreated("0DV000000000001", second, std::span<const JobOutcome>(&outcomes[1], 1));
+  BOOST_TEST(ledger->Writes(*run_id)->at(1).state == "sent");
+  BOOST_TEST(ledger->Writes(*run_id)->at(2).state == "confirmed");
+  journal.JobsCreated("0DV000000000001", first, std::span<const JobOutcome>(&outcomes[0], 1));
   BOOST_TEST(ledger->Writes(*run_id)->at(1).state == "confirmed");
   auto orgs = ledger->Orgs(*run_id);
   BOOST_TEST(orgs->at(0).job_id == "0DX000000000001");
@@ -104,10 +111,10 @@ BOOST_AUTO_TEST_CASE(journal_records_before_send_and_confirms_after) {
   BOOST_TEST(orgs->at(1).job_status == "NotCreated");
   BOOST_TEST(orgs->at(1).error_type == "INVALID_OPERATION");
 
-  journal.WillSetStatus("0DV000000000001", PushStatus::kPending);
-  BOOST_TEST(ledger->Writes(*run_id)->at(2).state == "sent");
+  BOOST_REQUIRE(journal.WillSetStatus("0DV000000000001", PushStatus::kPending).ok());
+  BOOST_TEST(ledger->Writes(*run_id)->at(3).state == "sent");
   journal.StatusSet("0DV000000000001", PushStatus::kPending);
-  BOOST_TEST(ledger->Writes(*run_id)->at(2).state == "confirmed");
+  BOOST_TEST(ledger->Writes(*run_id)->at(3).state == "confirmed");
   BOOST_TEST(ledger->Waves(*run_id)->at(0).state == "scheduled");
   BOOST_TEST(journal.status().ok());
 }

@@ -123,13 +123,24 @@ class FakeStub : public internal::PartnerStub {
 
 class RecordingJournal : public PushJournal {
  public:
-  void WillCreateJobs(const std::string&, std::span<const std::string> keys) override {
+  Status WillCreateJobs(const std::string&, std::span<const std::string> keys) override {
+    if (refuse_after >= 0 && chunks >= refuse_after) {
+      return Status(ErrorCode::kInternal, "ledger is full");
+    }
+    ++chunks;
     will += static_cast<int>(keys.size());
+    return Status();
   }
-  void JobsCreated(const std::string&, std::span<const JobOutcome> outcomes) override {
+  void JobsCreated(const std::string&, std::span<const std::string>,
+                   std::span<const JobOutcome> outcomes) override {
     for (const JobOutcome& o : outcomes) confirmed[o.org_key] += 1;
   }
-  void WillSetStatus(const std::string&, PushStatus s) override { statuses.push_back(s); }
+  Status WillSetStatus(const std::string&, PushStatus s) override {
+    statuses.push_back(s);
+    return Status();
+  }
+  int refuse_after = -1;
+  int chunks = 0;
   int will = 0;
   std::map<std::string, int> confirmed;
   std::vector<PushStatus> statuses;
@@ -253,4 +264,21 @@ BOOST_AUTO_TEST_CASE(bad_options_are_refused_before_any_write) {
   result = client.Schedule(PlanOf(3), options);
   BOOST_TEST((result.status().code() == ErrorCode::kInvalidInput));
   BOOST_TEST(state->creates == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_journal_that_cannot_record_stops_the_writes) {
+  auto state = std::make_shared<OrgState>();
+  auto session = SessionOver(state);
+  PushClient client(*session);
+  RecordingJournal journal;
+  journal.refuse_after = 1;  // records the first chunk, refuses the second
+  ScheduleOptions options;
+  options.connections = 1;
+  options.journal = &journal;
+  auto result = client.Schedule(PlanOf(450), options);
+  BOOST_TEST(!result.ok());
+  BOOST_TEST(result.status().message() == "ledger is full");
+  BOOST_TEST(state->jobs.size() == 200u);  // nothing was sent unrecorded
+  BOOST_TEST(journal.confirmed.size() == 200u);
+  BOOST_TEST(state->request_status == "Created");  // resumable: never set Pending
 }
