@@ -224,6 +224,10 @@ struct Commands::State {
     if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
     return WithSession(out, connector, [&](Session& session) {
       const UserInfo& u = session.user();
+      // login() answers carry no LimitInfoHeader; one cheap call brings the org's usage.
+      if (!session.api_usage().known()) {
+        if (auto stamp = session.ServerTimestamp(); !stamp.ok()) return out.Fail(stamp.status());
+      }
       ApiUsage usage = session.api_usage();
       std::string api = usage.known() ? std::to_string(usage.used) + " of " +
                                             std::to_string(usage.limit) + " today"
