@@ -28,6 +28,21 @@ PushRequestInfo RequestFromRecord(const Record& record) {
   return info;
 }
 
+Subscriber SubscriberFromRecord(const Record& r) {
+  Subscriber s;
+  s.org_key = r.GetOr("OrgKey", "");
+  s.org_name = r.GetOr("OrgName", "");
+  s.org_type = r.GetOr("OrgType", "");
+  s.org_status = r.GetOr("OrgStatus", "");
+  s.instance = r.GetOr("InstanceName", "");
+  s.parent_org = r.GetOr("ParentOrg", "");
+  s.installed_status = r.GetOr("InstalledStatus", "");
+  s.installed_version_id = r.GetOr("MetadataPackageVersionId", "");
+  s.blocked = r.GetOr("HasRestrictionEnabled", "false") == "true" ||
+              r.GetOr("CustomUpgradeType", "") == "BlockedBySubscriber";
+  return s;
+}
+
 PackageVersion VersionFromRecord(const Record& record) {
   PackageVersion v;
   v.id = record.GetOr("Id", "");
@@ -264,20 +279,10 @@ Status Discover(Session& session, const std::string& api_version, const PackageI
   VersionIndex index(versions);
   return session.Query(soql, [&](const QueryPage& page) {
     for (const Record& r : page.records) {
-      Subscriber s;
-      s.org_key = r.GetOr("OrgKey", "");
-      s.org_name = r.GetOr("OrgName", "");
-      s.org_type = r.GetOr("OrgType", "");
-      s.org_status = r.GetOr("OrgStatus", "");
-      s.instance = r.GetOr("InstanceName", "");
-      s.parent_org = r.GetOr("ParentOrg", "");
-      s.installed_status = r.GetOr("InstalledStatus", "");
-      s.installed_version_id = r.GetOr("MetadataPackageVersionId", "");
+      Subscriber s = SubscriberFromRecord(r);
       if (const PackageVersion* v = index.Find(s.installed_version_id)) {
         s.installed_version = v->number.ToString();
       }
-      s.blocked = r.GetOr("HasRestrictionEnabled", "false") == "true" ||
-                  r.GetOr("CustomUpgradeType", "") == "BlockedBySubscriber";
       if (!on_subscriber(s)) return false;
     }
     return true;

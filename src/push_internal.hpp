@@ -16,6 +16,8 @@ inline constexpr const char* kRequestFields =
     "StartTime, EndTime, DurationSeconds, CreatedDate";
 
 PushRequestInfo RequestFromRecord(const Record& record);
+// The PackageSubscriber fields a query selected; absent fields stay empty.
+Subscriber SubscriberFromRecord(const Record& record);
 PackageVersion VersionFromRecord(const Record& record);
 
 // The first 15 characters: the case-sensitive key that matches org ids in any form.

@@ -189,15 +189,7 @@ Result<PushReport> PushClient::Report(const std::string& request_id, const Repor
         "MetadataPackageId = " +
         soql::Quote(report.request.package_id);
     Status read = session_.Query(soql, [&](const QueryPage& page) {
-      for (const Record& r : page.records) {
-        Subscriber s;
-        s.org_key = r.GetOr("OrgKey", "");
-        s.org_name = r.GetOr("OrgName", "");
-        s.org_type = r.GetOr("OrgType", "");
-        s.org_status = r.GetOr("OrgStatus", "");
-        s.instance = r.GetOr("InstanceName", "");
-        apply(s);
-      }
+      for (const Record& r : page.records) apply(SubscriberFromRecord(r));
       return true;
     });
     if (!read.ok()) return read;

@@ -9,7 +9,7 @@
 #include <mutex>
 #include <set>
 
-#include "internal/partner_stub.hpp"
+#include "support/unused_stub.hpp"
 #include "pushforce/push.hpp"
 
 using namespace pushforce;
@@ -29,14 +29,10 @@ struct OrgState {
   int creates = 0;
 };
 
-class FakeStub : public internal::PartnerStub {
+class FakeStub : public test::UnusedStub {
  public:
   explicit FakeStub(std::shared_ptr<OrgState> state) : state_(std::move(state)) {}
 
-  Result<internal::LoginReply> Login(Call&, std::string_view, std::string_view) override {
-    return Status(ErrorCode::kInternal, "not used");
-  }
-  Result<UserInfo> GetUserInfo(Call&) override { return UserInfo{}; }
   Result<internal::QueryReply> Query(Call&, std::string_view soql, QueryScope) override {
     std::lock_guard<std::mutex> lock(state_->mutex);
     internal::QueryReply reply;
@@ -56,9 +52,6 @@ class FakeStub : public internal::PartnerStub {
     }
     reply.size = static_cast<int>(reply.records.size());
     return reply;
-  }
-  Result<internal::QueryReply> QueryMore(Call&, std::string_view) override {
-    return Status(ErrorCode::kInternal, "not used");
   }
   Result<std::vector<SaveOutcome>> Create(Call&, std::span<const Record> records) override {
     std::lock_guard<std::mutex> lock(state_->mutex);
@@ -101,18 +94,6 @@ class FakeStub : public internal::PartnerStub {
     state_->request_status = records.front().GetOr("Status", "");
     return std::vector<SaveOutcome>{{true, records.front().id(), false, {}}};
   }
-  Result<std::vector<SaveOutcome>> Upsert(Call&, std::string_view, std::span<const Record>) override {
-    return Status(ErrorCode::kInternal, "not used");
-  }
-  Result<std::vector<SaveOutcome>> Delete(Call&, std::span<const std::string>) override {
-    return Status(ErrorCode::kInternal, "not used");
-  }
-  Result<std::vector<std::optional<Record>>> Retrieve(Call&, std::string_view, std::string_view,
-                                                      std::span<const std::string>) override {
-    return Status(ErrorCode::kInternal, "not used");
-  }
-  Result<std::string> GetServerTimestamp(Call&) override { return std::string("2026-12-03T00:00:00Z"); }
-  Status Logout(Call&) override { return Status(); }
   Result<std::unique_ptr<internal::PartnerStub>> NewConnection() const override {
     return std::unique_ptr<internal::PartnerStub>(new FakeStub(state_));
   }

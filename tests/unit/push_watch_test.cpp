@@ -8,7 +8,7 @@
 #include <deque>
 #include <map>
 
-#include "internal/partner_stub.hpp"
+#include "support/unused_stub.hpp"
 #include "pushforce/push.hpp"
 
 using namespace pushforce;
@@ -24,13 +24,9 @@ struct Script {
   std::vector<std::string> queries;
 };
 
-class ScriptStub : public internal::PartnerStub {
+class ScriptStub : public test::UnusedStub {
  public:
   explicit ScriptStub(Script* script) : script_(script) {}
-  Result<internal::LoginReply> Login(Call&, std::string_view, std::string_view) override {
-    return Status(ErrorCode::kInternal, "not used");
-  }
-  Result<UserInfo> GetUserInfo(Call&) override { return UserInfo{}; }
   Result<internal::QueryReply> Query(Call&, std::string_view soql, QueryScope) override {
     std::string q(soql);
     script_->queries.push_back(q);
@@ -61,27 +57,6 @@ class ScriptStub : public internal::PartnerStub {
     reply.size = static_cast<int>(reply.records.size());
     return reply;
   }
-  Result<internal::QueryReply> QueryMore(Call&, std::string_view) override {
-    return Status(ErrorCode::kInternal, "not used");
-  }
-  Result<std::vector<SaveOutcome>> Create(Call&, std::span<const Record>) override {
-    return Status(ErrorCode::kInternal, "not used");
-  }
-  Result<std::vector<SaveOutcome>> Update(Call&, std::span<const Record>) override {
-    return Status(ErrorCode::kInternal, "not used");
-  }
-  Result<std::vector<SaveOutcome>> Upsert(Call&, std::string_view, std::span<const Record>) override {
-    return Status(ErrorCode::kInternal, "not used");
-  }
-  Result<std::vector<SaveOutcome>> Delete(Call&, std::span<const std::string>) override {
-    return Status(ErrorCode::kInternal, "not used");
-  }
-  Result<std::vector<std::optional<Record>>> Retrieve(Call&, std::string_view, std::string_view,
-                                                      std::span<const std::string>) override {
-    return Status(ErrorCode::kInternal, "not used");
-  }
-  Result<std::string> GetServerTimestamp(Call&) override { return std::string(); }
-  Status Logout(Call&) override { return Status(); }
   Result<std::unique_ptr<internal::PartnerStub>> NewConnection() const override {
     return std::unique_ptr<internal::PartnerStub>(new ScriptStub(script_));
   }
