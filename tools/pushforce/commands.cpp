@@ -9,6 +9,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
@@ -146,6 +147,16 @@ Status Emit(const std::string& path, const std::string& text) {
   out << text;
   if (!out) return Status(ErrorCode::kInvalidInput, path + ": cannot write");
   return Status();
+}
+
+// --format csv|json: the document goes to --output, or to stdout unless --json already prints
+// the envelope there. Returns nullopt for other formats (the caller prints a table).
+std::optional<Status> EmitDocument(const Output& out, const std::string& format,
+                                   const std::string& path, const std::function<std::string()>& csv,
+                                   const Json& json) {
+  if (format != "csv" && format != "json") return std::nullopt;
+  if (out.json() && path.empty()) return Status();
+  return Emit(path, format == "csv" ? csv() : json.dump(2) + "\n");
 }
 
 std::string Counts(const JobCounts& counts) {
@@ -356,20 +367,16 @@ struct Commands::State {
       auto p = client.Plan(*request);
       if (!p.ok()) return out.Fail(p.status());
       Json json = Parse(PlanJson(*p));
-      if (plan.format == "csv") {
-        std::ostringstream csv;
-        WritePlanCsv(csv, *p);
-        if (!out.json() || !plan.output.empty()) {
-          if (Status w = Emit(plan.output, csv.str()); !w.ok()) return out.Fail(w);
-        }
-      } else if (plan.format == "json") {
-        if (!out.json() || !plan.output.empty()) {
-          if (Status w = Emit(plan.output, json.dump(2) + "\n"); !w.ok()) return out.Fail(w);
-        }
-      } else if (!plan.output.empty()) {
-        std::ostringstream csv;
-        WritePlanCsv(csv, *p);
-        if (Status w = Emit(plan.output, csv.str()); !w.ok()) return out.Fail(w);
+      auto csv = [&] {
+        std::ostringstream text;
+        WritePlanCsv(text, *p);
+        return text.str();
+      };
+      // A table plan written to --output is written as CSV.
+      const std::string format =
+          plan.format == "table" && !plan.output.empty() ? std::string("csv") : plan.format;
+      if (auto written = EmitDocument(out, format, plan.output, csv, json)) {
+        if (!written->ok()) return out.Fail(*written);
       } else {
         PrintPlan(out, *p);
       }
@@ -534,16 +541,13 @@ struct Commands::State {
         if (Status w = Emit(*path, text.str()); !w.ok()) return out.Fail(w);
       }
       Json json = Parse(ReportJson(*report));
-      if (plan.format == "csv") {
-        std::ostringstream csv;
-        WriteReportCsv(csv, *report);
-        if (!out.json() || !plan.output.empty()) {
-          if (Status w = Emit(plan.output, csv.str()); !w.ok()) return out.Fail(w);
-        }
-      } else if (plan.format == "json") {
-        if (!out.json() || !plan.output.empty()) {
-          if (Status w = Emit(plan.output, json.dump(2) + "\n"); !w.ok()) return out.Fail(w);
-        }
+      auto csv = [&] {
+        std::ostringstream text;
+        WriteReportCsv(text, *report);
+        return text.str();
+      };
+      if (auto written = EmitDocument(out, plan.format, plan.output, csv, json)) {
+        if (!written->ok()) return out.Fail(*written);
       } else {
         std::vector<std::vector<std::string>> rows;
         for (const OrgResult& o : report->orgs) {
