@@ -7,6 +7,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "support/unused_stub.hpp"
@@ -27,14 +28,16 @@ struct OrgState {
   std::map<std::string, int> locked;   // org key -> UNABLE_TO_LOCK_ROW answers left
   std::set<std::string> refused;       // org keys refused with INVALID_OPERATION
   int creates = 0;
+  std::optional<ApiUsage> usage;  // LimitInfoHeader on every answer, when set
 };
 
 class FakeStub : public test::UnusedStub {
  public:
   explicit FakeStub(std::shared_ptr<OrgState> state) : state_(std::move(state)) {}
 
-  Result<internal::QueryReply> Query(Call&, std::string_view soql, QueryScope) override {
+  Result<internal::QueryReply> Query(Call& call, std::string_view soql, QueryScope) override {
     std::lock_guard<std::mutex> lock(state_->mutex);
+    call.api_usage = state_->usage;
     internal::QueryReply reply;
     std::string q(soql);
     if (q.find("FROM PackagePushJob") != std::string::npos) {
@@ -262,4 +265,26 @@ BOOST_AUTO_TEST_CASE(a_journal_that_cannot_record_stops_the_writes) {
   BOOST_TEST(state->jobs.size() == 200u);  // nothing was sent unrecorded
   BOOST_TEST(journal.confirmed.size() == 200u);
   BOOST_TEST(state->request_status == "Created");  // resumable: never set Pending
+}
+
+BOOST_AUTO_TEST_CASE(the_api_budget_is_checked_before_anything_is_written) {
+  auto state = std::make_shared<OrgState>();
+  state->usage = ApiUsage{14900, 15000};  // 100 calls left today
+  auto session = SessionOver(state);
+  BOOST_REQUIRE(session->QueryAllRows("SELECT Id FROM PackagePushRequest").ok());
+  BOOST_REQUIRE(session->api_usage().remaining() == 100);
+  PushClient client(*session);
+  PushPlan plan = PlanOf(2000);
+  plan.estimate.job_creates = 10;
+  plan.estimate.polls = 62;
+  ScheduleOptions options;
+  options.api_budget_share = 0.5;  // 50 calls allowed, 74 estimated
+  auto refused = client.Schedule(plan, options);
+  BOOST_TEST((refused.status().code() == ErrorCode::kBudgetExceeded));
+  BOOST_TEST(refused.status().message().find("74") != std::string::npos);
+  BOOST_TEST(state->creates == 0);
+  options.api_budget_share = 1.0;  // 100 allowed
+  auto accepted = client.Schedule(plan, options);
+  BOOST_TEST(accepted.ok());
+  BOOST_TEST(state->jobs.size() == 2000u);
 }
