@@ -118,7 +118,9 @@ int main(int argc, char** argv) {
 
   try {
     Org org(o);
-    struct soap* master = soap_new1(SOAP_C_UTFSTRING | SOAP_IO_KEEPALIVE | SOAP_XML_STRICT);
+  // Not SOAP_XML_STRICT: Salesforce accepts sObjects without an Id element (WSDL minOccurs 1),
+  // as hand-written clients send them.
+  struct soap* master = soap_new1(SOAP_C_UTFSTRING | SOAP_IO_KEEPALIVE);
     master->bind_flags = SO_REUSEADDR;
     master->accept_timeout = 1;  // wake up every second to notice SIGTERM
     master->send_timeout = 60;
