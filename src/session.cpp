@@ -218,12 +218,7 @@ Status Session::Relogin(const std::string& failed_session_id) {
 
 Result<std::unique_ptr<Session>> Session::Login(const SessionOptions& options,
                                                 const PasswordCredentials& credentials) {
-  if (Status valid = ValidateOptions(options); !valid.ok()) return valid;
-  if (credentials.username.empty()) return Status(ErrorCode::kInvalidInput, "no username given");
-  if (credentials.password.empty()) return Status(ErrorCode::kInvalidInput, "no password given");
-  Result<std::string> endpoint =
-      internal::LoginEndpoint(credentials.login_url, options.api_version);
-  if (!endpoint.ok()) return endpoint.status();
+  // Creating the stub opens no connection; LoginWithStub checks the input before any call.
   Result<std::unique_ptr<internal::PartnerStub>> stub = internal::MakeGsoapStub(options.transport);
   if (!stub.ok()) return stub.status();
   return LoginWithStub(options, credentials, std::move(*stub));
@@ -267,11 +262,6 @@ Result<std::unique_ptr<Session>> Session::LoginWithStub(
 
 Result<std::unique_ptr<Session>> Session::Attach(const SessionOptions& options,
                                                  const SessionCredentials& credentials) {
-  if (Status valid = ValidateOptions(options); !valid.ok()) return valid;
-  if (credentials.session_id.empty()) return Status(ErrorCode::kInvalidInput, "no session id given");
-  Result<std::string> endpoint =
-      internal::SessionEndpoint(credentials.instance_url, options.api_version);
-  if (!endpoint.ok()) return endpoint.status();
   Result<std::unique_ptr<internal::PartnerStub>> stub = internal::MakeGsoapStub(options.transport);
   if (!stub.ok()) return stub.status();
   return AttachWithStub(options, credentials, std::move(*stub));
