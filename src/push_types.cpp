@@ -119,7 +119,8 @@ Result<VersionNumber> VersionNumber::Parse(std::string_view text) {
 std::string VersionNumber::ToString() const {
   std::string out = std::to_string(major) + "." + std::to_string(minor);
   if (patch >= 0) out += "." + std::to_string(patch);
-  if (build >= 0) out += "." + std::to_string(build);
+  // A beta's build number is its beta number: "2.6.0 (Beta 1)", not "2.6.0.1 (Beta 1)".
+  if (build >= 0 && !(beta && *beta == build)) out += "." + std::to_string(build);
   if (beta) out += " (Beta " + std::to_string(*beta) + ")";
   return out;
 }
@@ -344,7 +345,9 @@ Result<std::optional<Clock::time_point>> ParseStartTime(std::string_view text,
   long long utc_seconds = days * 86400 + hour * 3600LL + minute * 60LL + second - offset;
   Clock::time_point when{std::chrono::seconds(utc_seconds)};
   if (when < now) {
-    return fail("is in the past (now is " + FormatUtc(now) + ")");
+    return Status(ErrorCode::kInvalidInput, "start time '" + std::string(text) + "' (" +
+                                                FormatUtc(when) + ") is in the past; now is " +
+                                                FormatUtc(now));
   }
   return std::optional<Clock::time_point>(when);
 }
