@@ -229,6 +229,18 @@ struct Commands::State {
     return code;
   }
 
+  // Every input was checked before this; prepares the connection, logs in and hands a
+  // PushClient to the command.
+  template <typename F>
+  int WithPushClient(Output& out, F&& body) {
+    Connector connector(g, out);
+    if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
+    return WithSession(out, connector, [&](Session& session) {
+      PushClient client(session, PushClientOptions{g.api_version});
+      return body(client);
+    });
+  }
+
   // ---------------------------------------------------------------- login
   int Login(Output& out) {
     Connector connector(g, out);
@@ -263,10 +275,7 @@ struct Commands::State {
 
   // ---------------------------------------------------------------- versions
   int Versions(Output& out) {
-    Connector connector(g, out);
-    if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
-    return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session, PushClientOptions{g.api_version});
+    return WithPushClient(out, [&](PushClient& client) {
       auto package = client.FindPackage(plan.package);
       if (!package.ok()) return out.Fail(package.status());
       auto versions = client.ListVersions(*package);
@@ -291,10 +300,7 @@ struct Commands::State {
   int Subscribers(Output& out) {
     Result<PlanFilters> filters = BuildFilters(plan);
     if (!filters.ok()) return out.Fail(filters.status());
-    Connector connector(g, out);
-    if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
-    return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session, PushClientOptions{g.api_version});
+    return WithPushClient(out, [&](PushClient& client) {
       auto package = client.FindPackage(plan.package);
       if (!package.ok()) return out.Fail(package.status());
       std::vector<Subscriber> subscribers;
@@ -360,10 +366,7 @@ struct Commands::State {
   int Plan(Output& out) {
     Result<PlanRequest> request = BuildPlanRequest(plan, out);
     if (!request.ok()) return out.Fail(request.status());
-    Connector connector(g, out);
-    if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
-    return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session, PushClientOptions{g.api_version});
+    return WithPushClient(out, [&](PushClient& client) {
       auto p = client.Plan(*request);
       if (!p.ok()) return out.Fail(p.status());
       Json json = Parse(PlanJson(*p));
@@ -392,10 +395,7 @@ struct Commands::State {
     if (!options.ok()) return out.Fail(options.status());
     auto ledger = OpenLedger();
     if (!ledger.ok()) return out.Fail(ledger.status());
-    Connector connector(g, out);
-    if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
-    return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session, PushClientOptions{g.api_version});
+    return WithPushClient(out, [&](PushClient& client) {
       auto p = client.Plan(*request, *options);
       if (!p.ok()) return out.Fail(p.status());
       std::string description = "schedule --package " + plan.package + " --version " + plan.version +
@@ -428,10 +428,7 @@ struct Commands::State {
 
   // ---------------------------------------------------------------- status / abort
   int StatusCommand(Output& out) {
-    Connector connector(g, out);
-    if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
-    return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session, PushClientOptions{g.api_version});
+    return WithPushClient(out, [&](PushClient& client) {
       auto snapshot = client.Snapshot(request_id);
       if (!snapshot.ok()) return out.Fail(snapshot.status());
       const PushRequestInfo& r = snapshot->request;
@@ -448,10 +445,7 @@ struct Commands::State {
   }
 
   int Abort(Output& out) {
-    Connector connector(g, out);
-    if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
-    return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session, PushClientOptions{g.api_version});
+    return WithPushClient(out, [&](PushClient& client) {
       auto status = client.Abort(request_id);
       if (!status.ok()) return out.Fail(status.status());
       out.Line("Push request " + request_id + " was canceled.");
@@ -496,10 +490,7 @@ struct Commands::State {
   }
 
   int Watch(Output& out) {
-    Connector connector(g, out);
-    if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
-    return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session, PushClientOptions{g.api_version});
+    return WithPushClient(out, [&](PushClient& client) {
       auto result = client.Watch(request_id, MakeWatch(out));
       if (out.stdout_tty() && !out.json()) std::cout << "\n";
       if (!result.ok()) return out.Fail(result.status());
@@ -527,10 +518,7 @@ struct Commands::State {
 
   // ---------------------------------------------------------------- report
   int Report(Output& out) {
-    Connector connector(g, out);
-    if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
-    return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session, PushClientOptions{g.api_version});
+    return WithPushClient(out, [&](PushClient& client) {
       auto report = client.Report(request_id);
       if (!report.ok()) return out.Fail(report.status());
       for (auto [path, writer] :
@@ -572,10 +560,7 @@ struct Commands::State {
 
   // ---------------------------------------------------------------- list
   int List(Output& out) {
-    Connector connector(g, out);
-    if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
-    return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session, PushClientOptions{g.api_version});
+    return WithPushClient(out, [&](PushClient& client) {
       auto package = client.FindPackage(plan.package);
       if (!package.ok()) return out.Fail(package.status());
       auto requests = client.ListRequests(*package, status_filter, since_days);
@@ -604,10 +589,7 @@ struct Commands::State {
     if (!options.ok()) return out.Fail(options.status());
     auto ledger = OpenLedger();
     if (!ledger.ok()) return out.Fail(ledger.status());
-    Connector connector(g, out);
-    if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
-    return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session, PushClientOptions{g.api_version});
+    return WithPushClient(out, [&](PushClient& client) {
       auto p = client.PlanRetry(request_id);
       if (!p.ok()) return out.Fail(p.status());
       if (p->EligibleKeys().empty()) {
@@ -632,10 +614,7 @@ struct Commands::State {
     }
     auto ledger = OpenLedger();
     if (!ledger.ok()) return out.Fail(ledger.status());
-    Connector connector(g, out);
-    if (Status st = connector.Prepare(); !st.ok()) return out.Fail(st);
-    return WithSession(out, connector, [&](Session& session) {
-      PushClient client(session, PushClientOptions{g.api_version});
+    return WithPushClient(out, [&](PushClient& client) {
       NightlyOptions options;
       options.resume = resume;
       options.force_new = force_new;
