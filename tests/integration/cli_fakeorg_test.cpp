@@ -227,9 +227,11 @@ BOOST_AUTO_TEST_CASE(every_command_with_json) {
   BOOST_TEST(csv.code == 0);
   BOOST_TEST(test::ReadFile(dir / "plan.csv").find("OrganizationId,Verdict,Reason") == 0u);
 
-  CliResult scheduled = cli.Run({"schedule", "-p", ns, "--version", TargetVersion(org), "--hold", "--json"});
+  CliResult scheduled = cli.Run({"schedule", "-p", ns, "--version", TargetVersion(org), "--hold",
+                                "--start", "2099-01-01T02:00:00+01:00", "--json"});
   BOOST_TEST_REQUIRE(scheduled.code == 0, scheduled.err);
   json s = scheduled.envelope();
+  BOOST_TEST(s["result"]["scheduledStartTime"] == "2099-01-01T01:00:00.000Z");  // shown in UTC
   const std::string request = s["result"]["requestId"];
   BOOST_TEST(request.substr(0, 3) == "0DV");
   BOOST_TEST(s["result"]["status"] == "Created");

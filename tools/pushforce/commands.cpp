@@ -404,17 +404,22 @@ struct Commands::State {
                                 " --start " + schedule.start;
       auto result = ScheduleRecorded(client, **ledger, *p, *options, "schedule", description);
       if (!result.ok()) return out.Fail(result.status());
-      return PrintSchedule(out, *p, *result);
+      return PrintSchedule(out, *p, *options, *result);
     });
   }
 
-  int PrintSchedule(Output& out, const PushPlan& p, const ScheduleResult& r) {
+  int PrintSchedule(Output& out, const PushPlan& p, const ScheduleOptions& options,
+                    const ScheduleResult& r) {
+    // The start is always shown in UTC, whatever zone it was given in.
+    const std::string start = options.start ? FormatUtc(*options.start) : "";
     if (r.request_id.empty()) {
       out.Line("No eligible org: no push request was created.");
     } else {
       out.Line("Push request " + out.Bold(r.request_id) + ": " + PushStatusName(r.request_status) +
                ", " + std::to_string(r.jobs_created()) + " jobs" +
                (r.jobs_failed() > 0 ? ", " + std::to_string(r.jobs_failed()) + " orgs not scheduled" : ""));
+      out.Line(start.empty() ? "Starts as soon as Salesforce has resources (start: now)."
+                             : "Scheduled start: " + start + " (UTC)");
       for (const JobOutcome& job : r.jobs) {
         if (job.ok() || job.errors.empty()) continue;
         out.Line("  " + job.org_key + ": " + job.errors.front().status_code + ": " +
@@ -423,6 +428,7 @@ struct Commands::State {
     }
     Json json = Parse(ScheduleResultJson(r));
     json["eligible"] = p.EligibleKeys().size();
+    json["scheduledStartTime"] = start.empty() ? Json(nullptr) : Json(start);
     return out.Finish(json, r.jobs_failed() > 0 ? kExitSomeFailed : kExitOk);
   }
 
@@ -599,7 +605,7 @@ struct Commands::State {
       auto result = ScheduleRecorded(client, **ledger, *p, *options, "retry",
                                      "retry " + request_id + " --start " + schedule.start);
       if (!result.ok()) return out.Fail(result.status());
-      return PrintSchedule(out, *p, *result);
+      return PrintSchedule(out, *p, *options, *result);
     });
   }
 
