@@ -4,22 +4,6 @@
 
 namespace pushforce::fakeorg {
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string Element(std::string_view tag, const std::optional<std::string>& value) {
   std::string t(tag);
   if (!value) return "<" + t + " xsi:nil=\"true\"/>";

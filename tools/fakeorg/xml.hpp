@@ -7,9 +7,12 @@
 #include <string>
 #include <string_view>
 
+#include "internal/record_codec.hpp"
+
 namespace pushforce::fakeorg {
 
-std::string XmlEscape(std::string_view text);
+// The library's escaping for element text and attribute values (& < > " and \r).
+using internal::XmlEscape;
 
 // <tag>escaped text</tag>, or <tag xsi:nil="true"/> when value is nullopt.
 std::string Element(std::string_view tag, const std::optional<std::string>& value);
