@@ -102,29 +102,30 @@ std::optional<RecordError> Org::ConvertFields(const ObjectDef& object, const Inp
         return std::nullopt;
     }
   };
-  for (const auto& [name, raw] : record.fields) {
-    if (EqualsIgnoreCase(name, "Id")) continue;
-    const FieldDef* f = object.FindField(name);
+  // Finds the field a value or a null goes to; f stays nullptr when this call may not write it
+  // (collected for one INVALID_FIELD_FOR_INSERT_UPDATE error).
+  const FieldDef* f = nullptr;
+  auto writable = [&](const std::string& name) -> std::optional<RecordError> {
+    f = object.FindField(name);
     if (f == nullptr) {
       return Err("INVALID_FIELD",
                  "No such column '" + name + "' on sobject of type " + object.name, {name});
     }
     if (!(create ? f->createable : f->updateable)) {
       not_writable.push_back(f->name);
-      continue;
+      f = nullptr;
     }
+    return std::nullopt;
+  };
+  for (const auto& [name, raw] : record.fields) {
+    if (EqualsIgnoreCase(name, "Id")) continue;
+    if (auto e = writable(name)) return e;
+    if (f == nullptr) continue;
     if (auto e = convert(*f, raw)) return e;
   }
   for (const auto& name : record.fields_to_null) {
-    const FieldDef* f = object.FindField(name);
-    if (f == nullptr) {
-      return Err("INVALID_FIELD",
-                 "No such column '" + name + "' on sobject of type " + object.name, {name});
-    }
-    if (!(create ? f->createable : f->updateable)) {
-      not_writable.push_back(f->name);
-      continue;
-    }
+    if (auto e = writable(name)) return e;
+    if (f == nullptr) continue;
     if (f->required) {
       return Err("REQUIRED_FIELD_MISSING", "Required fields are missing: [" + f->name + "]",
                  {f->name});
